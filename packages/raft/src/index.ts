@@ -1,0 +1,26 @@
+// The public API of @reg/raft. Anything not listed here is internal.
+export type { ConfChange, ConfChangeEntry } from './core/conf-change.js';
+export { decodeConfChangeEntry, encodeConfChangeEntry } from './core/conf-change.js';
+export type { RaftConfig, ReadOnlyOption } from './core/config.js';
+export type { Logger } from './core/logger.js';
+export { noopLogger } from './core/logger.js';
+export type { Message, SnapshotChunk } from './core/messages.js';
+export { CAMPAIGN_TRANSFER, MessageType, messageTypeName } from './core/messages.js';
+export type { RaftInitialState, Role } from './core/raft.js';
+export type { Random } from './core/random.js';
+export { SeededRandom } from './core/random.js';
+export type { Proposed, Ready, SoftState, Status } from './core/raw-node.js';
+export { RawNode } from './core/raw-node.js';
+export type { ReadState } from './core/read-only.js';
+export type { ConfState, Entry, HardState, NodeId, SnapshotMetadata } from './core/types.js';
+export { confStateOf, EMPTY_HARD_STATE, EntryType, NONE } from './core/types.js';
+export { validateMessage } from './core/validate-message.js';
+export type { SnapshotChunks, StateMachine, Transport } from './driver/interfaces.js';
+export { MemoryNetwork } from './driver/memory-transport.js';
+export type { RaftNodeOptions, StopOptions } from './driver/options.js';
+export { RaftNode } from './driver/raft-node.js';
+export type { SnapshotOptions } from './driver/snapshots.js';
+export type { RaftErrorCode, RaftErrorOptions } from './errors.js';
+export { isRaftError, RAFT_ERROR_CODES, RaftError } from './errors.js';
+export type { AppendBatch, LogStorage, PersistedState } from './storage/log-storage.js';
+export { MemoryLogStorage } from './storage/memory-log-storage.js';
