@@ -1,0 +1,11 @@
+export { crc32 } from './crc32.js';
+export type { LevelErrorCode } from './errors.js';
+export { LEVEL_ERROR_CODES } from './errors.js';
+export type { LevelEngineOptions } from './level-engine.js';
+export { LevelEngine } from './level-engine.js';
+export { mapLevelError } from './level-errors.js';
+export type { LevelLogStorageOptions } from './level-log-storage.js';
+export { LevelLogStorage, LevelLogStorage as RaftLogStorage } from './level-log-storage.js';
+export { checkRecovery, DAMAGE_MARKER } from './level-recovery.js';
+export type { LevelStorageOptions } from './level-storage.js';
+export { LevelStorage } from './level-storage.js';
