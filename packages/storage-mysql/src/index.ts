@@ -1,0 +1,17 @@
+export { MysqlPermissionStore, MysqlRoleStore, MysqlUserStore } from './auth-store.js';
+export type { RetryOptions, Sql } from './cluster.js';
+export { MysqlCluster } from './cluster.js';
+export { MysqlConfigStore } from './config-store.js';
+export type { DataSourceStatus } from './datasource.js';
+export { MysqlHistoryStore } from './history-store.js';
+export { MysqlKvStore } from './kv-store.js';
+export type { MysqlStorageConfig } from './mysql-storage.js';
+export { MysqlStorage } from './mysql-storage.js';
+export { MysqlNamespaceStore } from './namespace-store.js';
+export { MysqlNamingStore } from './naming-store.js';
+export type { DataSourceOptions, JdbcUrl, MysqlStorageOptions, PoolOptions } from './options.js';
+export { parseJdbcUrl, parseMysqlProperties, parseMysqlUrl, validateMysqlOptions } from './options.js';
+export type { ColumnSpec, TableSpec } from './schema.js';
+export { KV_KEY_MAX_BYTES, MASTER_PROBE_DATA_ID, tableSpecs } from './schema.js';
+export type { EnsureSchemaOptions, SchemaInfo } from './schema-manager.js';
+export { ensureSchema, hashNacosPassword } from './schema-manager.js';
