@@ -109,19 +109,53 @@ export class Distro<V, O = never> {
     this.started = true;
     this.unsubscribe = this.members.onChange(() => this.onMembersChanged());
     this.scheduleVerify();
-    const peers = this.peers();
-    if (peers.length === 0) {
-      this.log.info({}, 'no peers, starting empty');
-    } else {
-      for (;;) {
-        if (await this.loadSnapshotRound()) break;
-        this.log.warn({ retryMs: this.t.loadRetryDelayMs }, 'snapshot load failed, retrying');
-        await this.sleep(this.t.loadRetryDelayMs);
-        this.assertRunning();
-      }
-    }
+    await this.loadAtStart();
     this.isReady = true;
     this.log.info({ keys: this.store.size }, 'ready');
+  }
+
+  /**
+   * Loads a snapshot before the member serves. Candidates are the listed peers when the view lists
+   * members (a restarted member must not start empty just because no peer has reported healthy
+   * yet: it would answer empty lists, and stale copies it later reduces could resurrect deletes),
+   * else the healthy ones. With no candidate, or with no healthy one and none answering within
+   * `startupGraceMs`, it starts empty and merges a peer's snapshot once one appears.
+   */
+  private async loadAtStart(): Promise<void> {
+    const graceEnds = this.scheduler.now() + this.t.startupGraceMs;
+    for (;;) {
+      if (this.startCandidates().length === 0) {
+        this.log.info({}, 'no peers, starting empty');
+        return;
+      }
+      // While no peer is healthy, a silent one (a blackholed address) must not hold the start
+      // long past the grace: its requests get what is left of it (at least 1 s).
+      const timeoutMs =
+        this.peers().length === 0
+          ? Math.min(this.t.requestTimeoutMs, Math.max(1000, graceEnds - this.scheduler.now()))
+          : this.t.requestTimeoutMs;
+      if (await this.loadSnapshotRound(() => this.startCandidates(), timeoutMs)) return;
+      const alone = this.peers().length === 0;
+      const now = this.scheduler.now();
+      if (alone && now >= graceEnds) {
+        this.log.info({ graceMs: this.t.startupGraceMs }, 'no listed peer answered, starting empty');
+        return;
+      }
+      const retryMs = alone
+        ? Math.min(this.t.loadRetryDelayMs, 250, graceEnds - now)
+        : this.t.loadRetryDelayMs;
+      if (!alone) this.log.warn({ retryMs }, 'snapshot load failed, retrying');
+      await this.sleep(retryMs);
+      this.assertRunning();
+    }
+  }
+
+  /** Peers to load a startup snapshot from: healthy ones first, then the other listed ones. */
+  private startCandidates(): string[] {
+    const healthy = this.peers();
+    const listed = this.members.listedMembers?.() ?? [];
+    const rest = listed.filter((m) => m !== this.self && !healthy.includes(m));
+    return [...healthy, ...[...new Set(rest)].sort()];
   }
 
   /** Stops timers and tracking. Pending syncs are dropped (peers repair through verification). */
@@ -376,13 +410,16 @@ export class Distro<V, O = never> {
     }
   }
 
-  private loadSnapshotRound(): Promise<boolean> {
+  private loadSnapshotRound(
+    peers: () => readonly string[] = () => this.peers(),
+    timeoutMs = this.t.requestTimeoutMs,
+  ): Promise<boolean> {
     return loadSnapshotRound({
       network: this.network,
-      timeoutMs: this.t.requestTimeoutMs,
+      timeoutMs,
       pageBuckets: this.t.snapshotPageBuckets,
       log: this.log,
-      peers: () => this.peers(),
+      peers,
       checkValues: (entries) => this.checkValues(entries),
       install: (from, entries) => this.installSnapshot(from, entries),
       isStopped: () => this.stopped,

@@ -12,6 +12,12 @@ export interface MemberView {
    * member must compute the same list from the same membership state.
    */
   healthyMembers(): readonly string[];
+  /**
+   * Every member configured for the cluster (cluster.conf), healthy or not, usually including
+   * `self`. Optional: with it, a starting member asks listed peers for a snapshot before their
+   * health is known, instead of starting empty because nobody has reported in yet.
+   */
+  listedMembers?(): readonly string[];
   /** Registers a listener called after the healthy list changed; returns an unsubscribe function. */
   onChange(listener: () => void): () => void;
 }

@@ -55,6 +55,13 @@ export interface DistroOptions<V, O = never> {
   /** Delay between rounds of startup snapshot attempts. Default 30000 ms. */
   loadRetryDelayMs?: number;
   /**
+   * How long a starting member keeps asking its listed peers for a snapshot while none of them is
+   * healthy or answers, before it starts empty (the first member of a new cluster, or every other
+   * member down). Rounds in this window repeat every 250 ms at most. Default 5000 ms; only used
+   * when the member view lists members.
+   */
+  startupGraceMs?: number;
+  /**
    * How long a delete is remembered. A member that missed a delete and comes back within this
    * time is repaired; after it, the tombstone is collected. Must be well above the verify
    * interval. Default 300000 ms (5 min).
@@ -70,6 +77,7 @@ export interface ResolvedTimings {
   readonly forwardTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly loadRetryDelayMs: number;
+  readonly startupGraceMs: number;
   readonly tombstoneTtlMs: number;
   readonly snapshotPageBuckets: number;
 }
@@ -95,7 +103,12 @@ export function resolveOptions<V, O>(opts: DistroOptions<V, O>): ResolvedTimings
     throw new DistroError('DISTRO_INVALID_OPTION', 'options must be an object');
   }
   const m = opts.members;
-  if (!m || typeof m.healthyMembers !== 'function' || typeof m.onChange !== 'function') {
+  if (
+    !m ||
+    typeof m.healthyMembers !== 'function' ||
+    typeof m.onChange !== 'function' ||
+    (m.listedMembers !== undefined && typeof m.listedMembers !== 'function')
+  ) {
     throw new DistroError('DISTRO_INVALID_OPTION', 'option members must implement MemberView');
   }
   if (typeof m.self !== 'string' || m.self.length === 0) {
@@ -112,6 +125,7 @@ export function resolveOptions<V, O>(opts: DistroOptions<V, O>): ResolvedTimings
     forwardTimeoutMs: positive('forwardTimeoutMs', opts.forwardTimeoutMs, 2000),
     requestTimeoutMs: positive('requestTimeoutMs', opts.requestTimeoutMs, 10000),
     loadRetryDelayMs: positive('loadRetryDelayMs', opts.loadRetryDelayMs, 30000),
+    startupGraceMs: positive('startupGraceMs', opts.startupGraceMs, 5000, 0),
     tombstoneTtlMs: positive('tombstoneTtlMs', opts.tombstoneTtlMs, 300000),
     snapshotPageBuckets: positive('snapshotPageBuckets', opts.snapshotPageBuckets, 16),
   };

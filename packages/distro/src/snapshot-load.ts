@@ -11,7 +11,7 @@ export interface SnapshotContext {
   /** Verify buckets per snapshot page (1 to 256). */
   readonly pageBuckets: number;
   readonly log: Logger;
-  /** Current healthy peers (the view may change while a request waits). */
+  /** Current peers to ask, in order (the view may change while a request waits). */
   peers(): readonly string[];
   /** Rejects values (throws `DISTRO_BAD_MESSAGE`) before anything is stored. */
   checkValues(entries: readonly WireEntry[]): void;
@@ -21,7 +21,7 @@ export interface SnapshotContext {
 }
 
 /**
- * One pass over the healthy peers asking each for a full snapshot (in pages of verify buckets, so
+ * One pass over the peers asking each for a full snapshot (in pages of verify buckets, so
  * no single frame carries the whole store); true when one was installed.
  *
  * A peer that is itself still loading answers with `ready: false`; its data is used only if no

@@ -119,6 +119,8 @@ export function clusterPeers(options: ClusterPeersOptions): PeerLayer {
   const memberView: MemberView = {
     self: selfAddress,
     healthyMembers: healthy,
+    // A restarted member asks these for Distro data before their health reports arrive.
+    listedMembers: () => table.list().map((m) => m.address),
     onChange(listener) {
       let last = healthy().join(',');
       const check = () => {
