@@ -311,6 +311,9 @@ export class Distro<V, O = never> {
     this.store.set(key, entry);
     this.opts.onChange?.(key, value, version);
     this.batcher.mark(key);
+    if (op.kind === 'delete' || (op.kind === 'update' && this.opts.syncAtOnce?.(op.op as O))) {
+      this.batcher.flush();
+    }
     return version;
   }
 
@@ -336,6 +339,15 @@ export class Distro<V, O = never> {
       return false;
     }
     const value = e.deleted ? undefined : (e.value as V);
+    const merge = this.opts.merge;
+    if (merge && local && !local.deleted && value !== undefined) {
+      const merged = merge(local.value as V, value, e.key);
+      if (merged !== value) {
+        // The received write lacks something this member knows: store the join as a newer write.
+        this.applyLocal(e.key, { kind: 'put', value: merged });
+        return true;
+      }
+    }
     this.store.set(e.key, { version: e.version, deleted: e.deleted, value });
     this.opts.onChange?.(e.key, value, e.version);
     return true;

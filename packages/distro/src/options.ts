@@ -26,6 +26,22 @@ export interface DistroOptions<V, O = never> {
    * input; if it throws, the write fails and nothing changes. Required to use `update`.
    */
   reduce?: (current: V | undefined, op: O, key: string) => V | undefined;
+  /**
+   * Combines a received newer value with the live local one, for values that carry their own
+   * history (per-item tombstones). Without it the newer version simply wins, so a member that
+   * reduced an operation on a stale copy (views of who is responsible differ for a moment) can
+   * overwrite a delete made elsewhere. Return `remote` itself to adopt it unchanged; any other
+   * value is stored as a new local write (a newer version, synced to all). Must be a join:
+   * commutative, associative and idempotent in effect, or members may keep rewriting each other.
+   * Not called when either side is a deleted key.
+   */
+  merge?: (local: V, remote: V, key: string) => V;
+  /**
+   * Custom operations whose change leaves at once instead of waiting for the merge window, like
+   * deletes always do: a responsible member that crashes within the window loses what it
+   * acknowledged, and a lost removal comes back from the other members' copies.
+   */
+  syncAtOnce?: (op: O) => boolean;
   /** Checks a value received from a peer; a false result rejects the whole message. */
   validateValue?: (value: unknown) => boolean;
   /** Checks a custom operation received from a peer; a false result rejects the write. */
