@@ -27,7 +27,8 @@ export type InstanceOp =
   | { readonly t: 'register'; readonly instance: InstanceRecord }
   /** Replaces a known instance's settings, keeping id, health and last beat (`PUT /instance`). */
   | { readonly t: 'update'; readonly instance: InstanceRecord }
-  | { readonly t: 'deregister'; readonly at: InstanceAddress }
+  /** `time`: when it was issued (ephemeral lists remember the removal from then). */
+  | { readonly t: 'deregister'; readonly at: InstanceAddress; readonly time?: number }
   | { readonly t: 'patch'; readonly at: InstanceAddress; readonly patch: InstancePatch }
   /** A client beat; `register` re-creates an unknown instance from the beat's JSON. */
   | {

@@ -111,7 +111,7 @@ export class NamingCore {
   async deregister(key: ServiceKey, at: InstanceAddress, ephemeral: boolean): Promise<void> {
     this.metrics.deregistrations++;
     if (ephemeral) {
-      await this.#write(key, true, { t: 'deregister', at });
+      await this.#write(key, true, { t: 'deregister', at, time: Date.now() });
       return;
     }
     // Decided in the log, never on this member's replica, which may not have applied the service

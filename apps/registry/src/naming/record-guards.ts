@@ -1,3 +1,4 @@
+import type { EphemeralValue } from './ephemeral-value.js';
 import type { InstanceAddress, InstanceOp, InstancePatch } from './instance-ops.js';
 import type { ClusterRecord, HealthChecker, InstanceRecord, Selector } from './model.js';
 
@@ -67,6 +68,19 @@ export function isInstanceList(x: unknown): x is InstanceRecord[] {
   return Array.isArray(x) && x.every(isInstanceRecord);
 }
 
+/** Removals a value may carry: about one per instance churned within the removal TTL. */
+const MAX_REMOVALS = 100_000;
+
+export function isEphemeralValue(x: unknown): x is EphemeralValue {
+  return (
+    isObj(x) &&
+    isInstanceList(x.instances) &&
+    Array.isArray(x.removed) &&
+    x.removed.length <= MAX_REMOVALS &&
+    x.removed.every((r: unknown) => isObj(r) && isAddress(r) && isTime(r.at))
+  );
+}
+
 function isAddress(x: unknown): x is InstanceAddress {
   return isObj(x) && isText(x.ip) && isPort(x.port) && isText(x.clusterName);
 }
@@ -89,7 +103,7 @@ export function isInstanceOp(x: unknown): x is InstanceOp {
     case 'update':
       return isInstanceRecord(x.instance);
     case 'deregister':
-      return isAddress(x.at);
+      return isAddress(x.at) && (x.time === undefined || isTime(x.time));
     case 'patch':
       return isAddress(x.at) && isPatch(x.patch);
     case 'beat':

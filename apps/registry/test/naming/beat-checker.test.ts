@@ -4,6 +4,11 @@ import { reduceEphemeral } from '../../src/naming/ephemeral-store.js';
 import type { InstanceRecord } from '../../src/naming/model.js';
 import { instance } from './fixtures.js';
 
+/** A list as the Distro value that holds it (no removals remembered yet). */
+function asValue(list: readonly InstanceRecord[] | undefined) {
+  return list === undefined ? undefined : { instances: list, removed: [] };
+}
+
 /** An in-memory ephemeral store and a hand-moved clock: the checker's whole world. */
 function world(options: { responsible?: (key: string) => boolean; persistent?: Set<string> } = {}) {
   let now = 0;
@@ -17,13 +22,13 @@ function world(options: { responsible?: (key: string) => boolean; persistent?: S
       isPersistentService: (key) => options.persistent?.has(key) ?? false,
       expire: async (key, at) => {
         writes.push(`expire ${key}`);
-        const next = reduceEphemeral(data.get(key), { t: 'expire', now: at });
-        if (next) data.set(key, next);
+        const next = reduceEphemeral(asValue(data.get(key)), { t: 'expire', now: at });
+        if (next) data.set(key, next.instances);
       },
       dropEmpty: async (key) => {
         writes.push(`drop ${key}`);
-        const next = reduceEphemeral(data.get(key), { t: 'drop-if-empty' });
-        if (next) data.set(key, next);
+        const next = reduceEphemeral(asValue(data.get(key)), { t: 'drop-if-empty' });
+        if (next) data.set(key, next.instances);
         else data.delete(key);
       },
       onError: (err) => {

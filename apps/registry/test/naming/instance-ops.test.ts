@@ -128,10 +128,10 @@ describe('the ephemeral reducer', () => {
     expect(reduceEphemeral(undefined, { t: 'deregister', at: at('10.0.0.1') })).toBeUndefined();
     expect(reduceEphemeral(undefined, { t: 'beat', at: at('10.0.0.1'), time: 1 })).toBeUndefined();
     const one = reduceEphemeral(undefined, { t: 'register', instance: instance('10.0.0.1') });
-    expect(one).toHaveLength(1);
+    expect(one?.instances).toHaveLength(1);
     expect(reduceEphemeral(one, { t: 'drop-if-empty' })).toBe(one);
-    const empty = reduceEphemeral(one, { t: 'deregister', at: at('10.0.0.1') });
-    expect(empty).toEqual([]);
+    const empty = reduceEphemeral(one, { t: 'deregister', at: at('10.0.0.1'), time: 5 });
+    expect(empty).toEqual({ instances: [], removed: [{ ...at('10.0.0.1'), at: 5 }] });
     expect(reduceEphemeral(empty, { t: 'drop-if-empty' })).toBeUndefined();
   });
 });
