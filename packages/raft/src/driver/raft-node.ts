@@ -398,6 +398,8 @@ export class RaftNode<R = unknown> {
 
   async #handle(rd: Ready): Promise<void> {
     const storage = this.#opts.storage;
+    const early = this.#sendableBeforePersist(rd);
+    if (early.length > 0) this.#opts.transport.send(early);
     try {
       // A snapshot the state machine was restored to goes first: the entries continue after it.
       if (rd.snapshot !== undefined) await storage.installSnapshot!(rd.snapshot);
@@ -409,8 +411,8 @@ export class RaftNode<R = unknown> {
     }
     if (this.#stopped) return;
     if (rd.hardState !== undefined) this.#term = rd.hardState.term;
-    if (rd.messages.length > 0) {
-      const out = rd.messages.filter((m) => m.type !== MessageType.Snapshot);
+    if (rd.messages.length > early.length) {
+      const out = rd.messages.filter((m) => m.type !== MessageType.Snapshot && !early.includes(m));
       if (out.length < rd.messages.length) {
         for (const m of rd.messages) if (m.type === MessageType.Snapshot) this.#snapshots.send(m);
       }
@@ -430,6 +432,24 @@ export class RaftNode<R = unknown> {
       this.#reads.onApplied(this.#applier.applied);
       this.#snapshots.onApplied(rd.committedEntries);
     }
+  }
+
+  /**
+   * A leader's appends and heartbeats that may leave while this Ready's entries are still being
+   * written (thesis §10.2.1): the leader's own write then overlaps the followers' instead of
+   * preceding it. Safe only when nothing they carry depends on this write: no term or vote change
+   * in it, and no commit index beyond what earlier Readies made durable here (a follower must never
+   * apply an entry the leader could still lose). Anything else waits for the write, as before.
+   */
+  #sendableBeforePersist(rd: Ready): Message[] {
+    if (this.#role !== 'leader' || rd.snapshot !== undefined || rd.softState !== undefined) return [];
+    if (rd.hardState !== undefined && rd.hardState.term !== this.#term) return [];
+    const durable = rd.entries.length > 0 ? (rd.entries[0] as { index: number }).index - 1 : Infinity;
+    const early = rd.messages.filter(
+      (m) => (m.type === MessageType.App || m.type === MessageType.Heartbeat) && m.term === this.#term,
+    );
+    if (early.length === 0 || early.some((m) => m.commit > durable)) return [];
+    return early;
   }
 
   #onSoftState(lead: NodeId, role: Role): void {

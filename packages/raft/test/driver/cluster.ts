@@ -150,8 +150,19 @@ export class Cluster {
     this.net.close();
   }
 
+  /** Appends a leader sent while the entries they carry were not yet durable on it (allowed). */
+  earlyAppends = 0;
+
   #checkDurable(storage: RecordingStorage, m: Message): void {
     const h = storage.durableHard;
+    if (m.type === MessageType.App || m.type === MessageType.Heartbeat) {
+      // Sent early or not, nothing may tell a follower to apply what the leader could still lose.
+      if (m.commit > storage.durableEntries.length)
+        this.violations.push(`commit ${m.commit} sent with ${storage.durableEntries.length} entries durable`);
+      if (m.term > h.term) this.violations.push(`term ${m.term} sent before durable (${h.term})`);
+      const last = m.entries?.at(-1)?.index ?? 0;
+      if (last > storage.durableEntries.length) this.earlyAppends++;
+    }
     if ((m.type === MessageType.VoteResp || m.type === MessageType.Vote) && !m.reject) {
       const voted = m.type === MessageType.Vote ? m.from : m.to;
       if (h.term !== m.term || h.vote !== voted)

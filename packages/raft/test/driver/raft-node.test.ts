@@ -67,6 +67,25 @@ describe('RaftNode', () => {
     expect(cluster.violations).toEqual([]);
   });
 
+  it("a leader's appends overlap its own write, never carrying a commit it could still lose", async () => {
+    cluster = new Cluster();
+    await cluster.startAll();
+    const leader = await cluster.waitLeader();
+    for (let round = 0; round < 20; round++) {
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          leader.propose(
+            encodeKvCommand({ client: `r${round}`, seq: i + 1, op: 'put', key: `k${i}`, value: 'v' }),
+          ),
+        ),
+      );
+      expect(results.every((r) => r.ok)).toBe(true);
+    }
+    // The commit and term checks run on every message the leader sent (cluster.ts).
+    expect(cluster.violations).toEqual([]);
+    expect(cluster.earlyAppends).toBeGreaterThan(0);
+  });
+
   it('restarts from storage: committed state is rebuilt and the cluster continues', async () => {
     cluster = new Cluster();
     await cluster.startAll();
