@@ -26,9 +26,10 @@ export const EMPTY_VALUE: EphemeralValue = { instances: [], removed: [] };
 
 /**
  * The value after an operation turned `before` into the list `after` at time `now`: records that
- * disappeared become removals; a record present again clears its removal and gets a beat time
- * after it (so the join below cannot take it for the removed one); removals older than the TTL
- * are forgotten.
+ * disappeared become removals; a record present again stays only if its beat time is after its
+ * removal (an operation issued before the removal but reduced after it, such as a forwarded beat
+ * that arrives late, must not undo it: the join below decides the same way); removals older than
+ * the TTL are forgotten.
  */
 export function nextValue(
   before: EphemeralValue,
@@ -39,22 +40,19 @@ export function nextValue(
   if (gone.length === 0 && before.removed.length === 0) {
     return after === before.instances ? before : { instances: after, removed: [] };
   }
-  const instances = after.map((i) => {
-    const removal = before.removed.find((r) => sameAddress(r, i));
-    return removal !== undefined && removal.at >= i.lastBeat ? { ...i, lastBeat: removal.at + 1 } : i;
-  });
+  const dominated = (i: InstanceRecord) => before.removed.some((r) => sameAddress(r, i) && r.at > i.lastBeat);
+  const instances = after.some(dominated) ? after.filter((i) => !dominated(i)) : after;
   const removed = [
     ...before.removed.filter((r) => !gone.some((g) => sameAddress(g, r))),
     ...gone.map((g) => ({
       ip: g.ip,
       port: g.port,
       clusterName: g.clusterName,
-      at: Math.max(now, g.lastBeat),
+      at: Math.max(now, g.lastBeat + 1),
     })),
   ].filter((r) => r.at >= now - REMOVAL_TTL_MS && !instances.some((i) => sameAddress(i, r)));
   const same =
-    after === before.instances &&
-    instances.every((i, n) => i === after[n]) &&
+    instances === before.instances &&
     removed.length === before.removed.length &&
     removed.every((r, n) => r === before.removed[n]);
   return same ? before : { instances, removed };
@@ -79,7 +77,8 @@ export function rememberRemoval(value: EphemeralValue, address: InstanceAddress,
 /**
  * The join of two versions of a service's list, for Distro's `merge`: records of both sides (the
  * one with the later beat when both have an instance, the received one on a tie), minus records a
- * removal on either side is not older than, with the later removal of each address kept. Returns
+ * removal on either side is newer than (a removal is stamped after the removed record's last beat,
+ * so a tie means the instance came back in the same millisecond), with the later removal of each address kept. Returns
  * `remote` itself when it already holds everything, so Distro adopts it without a new write.
  */
 export function mergeValues(local: EphemeralValue, remote: EphemeralValue, now: number): EphemeralValue {
@@ -97,7 +96,7 @@ export function mergeValues(local: EphemeralValue, remote: EphemeralValue, now: 
     instances.push(mine !== undefined && mine.lastBeat > i.lastBeat ? mine : i);
   }
   for (const l of local.instances) if (!remote.instances.some((i) => sameAddress(i, l))) instances.push(l);
-  const live = instances.filter((i) => !removals.some((r) => sameAddress(r, i) && r.at >= i.lastBeat));
+  const live = instances.filter((i) => !removals.some((r) => sameAddress(r, i) && r.at > i.lastBeat));
   const kept = removals.filter((r) => !live.some((i) => sameAddress(i, r)));
   const unchanged =
     live.length === remote.instances.length &&

@@ -54,16 +54,26 @@ describe('ephemeral values with remembered removals', () => {
     expect(ips(mergeValues(right, left, 200))).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3']);
   });
 
-  it('a re-registration after a removal wins over the remembered removal, even with an older clock', () => {
+  it('a registration issued after a removal brings the instance back; one issued before does not', () => {
     const removed = reduceEphemeral(base(), { t: 'deregister', at: I, time: 100 }) as EphemeralValue;
-    // The new registration was issued on a clock behind the removal's.
+    // Issued before the removal, reduced after it (a forwarded write arriving late): no effect.
+    const late = reduceEphemeral(removed, { t: 'register', instance: instance(I.ip, { lastBeat: 90 }) });
+    expect(ips(late as EphemeralValue)).toEqual(['10.0.0.2']);
+    expect(late?.removed).toEqual([{ ...I, at: 100 }]);
+    const lateBeat = reduceEphemeral(removed, {
+      t: 'beat',
+      at: I,
+      time: 95,
+      register: instance(I.ip, { lastBeat: 95 }),
+    }) as EphemeralValue;
+    expect(ips(lateBeat)).toEqual(['10.0.0.2']);
+    // Issued after it: the instance is back and the removal forgotten, here and through the join.
     const back = reduceEphemeral(removed, {
       t: 'register',
-      instance: instance(I.ip, { lastBeat: 90 }),
+      instance: instance(I.ip, { lastBeat: 120 }),
     }) as EphemeralValue;
     expect(back.removed).toEqual([]);
-    expect(back.instances.find((i) => i.ip === I.ip)?.lastBeat).toBe(101);
-    // A member still holding the removal adopts the re-registration.
+    expect(ips(back)).toEqual(['10.0.0.1', '10.0.0.2']);
     expect(ips(mergeValues(removed, back, 200))).toEqual(['10.0.0.1', '10.0.0.2']);
   });
 
@@ -95,5 +105,24 @@ describe('ephemeral values with remembered removals', () => {
     expect(expired.removed.map((r) => r.ip).sort()).toEqual(['10.0.0.1', '10.0.0.2']);
     const stale = reduceEphemeral(base(), { t: 'beat', at: J, time: 20 }) as EphemeralValue;
     expect(mergeValues(expired, stale, 41_100).instances).toEqual([]);
+  });
+});
+
+describe('ties within one millisecond', () => {
+  it('an instance deregistered and registered again in the same millisecond stays, on every member', () => {
+    const removed = reduceEphemeral(base(), { t: 'deregister', at: I, time: 100 }) as EphemeralValue;
+    const again = reduceEphemeral(removed, {
+      t: 'register',
+      instance: instance(I.ip, { lastBeat: 100 }),
+    }) as EphemeralValue;
+    expect(ips(again)).toEqual(['10.0.0.1', '10.0.0.2']);
+    expect(ips(mergeValues(removed, again, 150))).toEqual(['10.0.0.1', '10.0.0.2']);
+  });
+
+  it('a removal in the millisecond of the last beat still removes it from stale copies', () => {
+    const beat = reduceEphemeral(base(), { t: 'beat', at: I, time: 100 }) as EphemeralValue;
+    const removed = reduceEphemeral(beat, { t: 'deregister', at: I, time: 100 }) as EphemeralValue;
+    expect(removed.removed).toEqual([{ ...I, at: 101 }]);
+    expect(ips(mergeValues(removed, beat, 150))).toEqual(['10.0.0.2']);
   });
 });
