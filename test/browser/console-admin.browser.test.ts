@@ -106,6 +106,11 @@ describe.skipIf(!chromiumAvailable())('web console admin pages (standalone, auth
         await userForm.getByLabel('Password (new user, or a new password)').fill('dev-password-1');
         await userForm.getByRole('button', { name: 'Save user' }).click();
         await page.locator(`li[data-user="${user}"]`).waitFor();
+        // The saved password is cleared, and the signed-in admin cannot delete itself here.
+        expect(await userForm.getByLabel('Password (new user, or a new password)').inputValue()).toBe('');
+        const self = page.locator('li[data-user="nacos"]');
+        expect(await self.textContent()).toContain('(you)');
+        expect(await self.getByRole('button').count()).toBe(0);
 
         const roleForm = page.locator('form').filter({ has: page.getByRole('button', { name: 'Add role' }) });
         await roleForm.getByLabel('Role').fill(role);

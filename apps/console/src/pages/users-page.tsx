@@ -11,6 +11,7 @@ import {
   listRoles,
   listUsers,
 } from '../api/auth-api.js';
+import { currentSession } from '../api/session.js';
 import { ErrorNotice, StatusNotice } from '../components/notice.js';
 import { PageTitle } from '../components/page-title.js';
 import { useLoad } from '../lib/use-load.js';
@@ -18,6 +19,8 @@ import { useLoad } from '../lib/use-load.js';
 /** Users, roles and permissions: the registry lets only global admins read or change them. */
 export function UsersPage() {
   const users = useLoad(listUsers, []);
+  // Deleting the signed-in admin would lock the console out mid-session.
+  const self = currentSession()?.username;
   const roles = useLoad(listRoles, []);
   const permissions = useLoad(listPermissions, []);
   const [error, setError] = useState<string>();
@@ -64,13 +67,17 @@ export function UsersPage() {
         {users.data?.pageItems.map((u) => (
           <li key={u.username} data-user={u.username}>
             <span>{u.username}</span>
-            <button
-              type="button"
-              aria-label={`Delete user ${u.username}`}
-              onClick={() => void run(() => deleteUser(u.username), `Deleted ${u.username}.`, users.reload)}
-            >
-              Delete
-            </button>
+            {u.username === self ? (
+              <span>(you)</span>
+            ) : (
+              <button
+                type="button"
+                aria-label={`Delete user ${u.username}`}
+                onClick={() => void run(() => deleteUser(u.username), `Deleted ${u.username}.`, users.reload)}
+              >
+                Delete
+              </button>
+            )}
           </li>
         ))}
       </ul>
@@ -83,6 +90,8 @@ export function UsersPage() {
                 const exists = users.data?.pageItems.some((u) => u.username === form.username.trim());
                 if (exists) await changePassword(form.username.trim(), form.password);
                 else await createUser(form.username.trim(), form.password);
+                // A saved password does not stay on screen.
+                setForm((f) => ({ ...f, password: '' }));
               },
               `Saved ${form.username.trim()}.`,
               users.reload,
